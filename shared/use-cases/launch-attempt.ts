@@ -1,0 +1,108 @@
+import type { OrchestratorConfig } from '../config/load-config';
+import { buildTrainingRequest } from '../domain/build-training-request';
+import {
+  DETAIL_TYPES,
+  type FinalFailureDetail,
+  type OrchestratorEvent,
+  type RetryingDetail,
+  type StartedDetail,
+} from '../domain/orchestrator-events';
+import { decideOnQuota } from '../domain/quota-policy';
+import { runContext } from '../domain/run-context';
+import { parseQuotaRefusal } from '../domain/service-quota';
+import type { TrainingRun } from '../domain/training-run';
+import { QuotaExceededError } from '../errors';
+import type { Clock, EventPublisher, RelaunchScheduler, TrainingJobs } from './ports';
+
+export interface LaunchDependencies {
+  config: OrchestratorConfig;
+  jobs: TrainingJobs;
+  events: EventPublisher;
+  relaunch: RelaunchScheduler;
+  clock: Clock;
+}
+
+export type LaunchOutcome =
+  | { outcome: 'launched'; jobName: string; run: TrainingRun }
+  | { outcome: 'already-launched'; jobName: string }
+  | { outcome: 'delayed'; jobName: string; at: string }
+  | { outcome: 'gave-up'; jobName: string; reason: string };
+
+/**
+ * Launches one attempt of a run.
+ * 1. Build the CreateTrainingJob request (pure) and create the job.
+ * 2. ResourceInUse: this attempt was launched before (a duplicate delivery): no job, no event.
+ * 3. ResourceLimitExceeded: a quota too small for one job switches to on-demand or the next GPU type
+ *    (bounded by the ladder); a quota in use waits through a durable delay (bounded); else a final failure.
+ * Emits: Training Run Started | Training Run Retrying (quota) | Training Run Failed (quota, final).
+ */
+export async function launchAttempt(
+  deps: LaunchDependencies,
+  firstRun: TrainingRun,
+  options: { reason: string; quotaWaits?: number },
+): Promise<LaunchOutcome> {
+  const { config } = deps;
+  let run = firstRun;
+  let reason = options.reason;
+  const quotaWaits = options.quotaWaits ?? 0;
+  // Each switch moves down the ladder or drops spot, so this ends within 2x the ladder length.
+  for (let switches = 0; switches <= 2 * config.instanceTypes.length; switches++) {
+    const request = buildTrainingRequest(config, run);
+    const jobName = request.TrainingJobName as string;
+    let created: 'created' | 'exists';
+    try {
+      created = await deps.jobs.create(request);
+    } catch (error) {
+      if (!(error instanceof QuotaExceededError)) throw error;
+      const refusal = parseQuotaRefusal(error.message);
+      if (!refusal) throw error;
+      const decision = decideOnQuota(config, run, refusal, quotaWaits);
+      const context = runContext(config, run);
+      if (decision.action === 'switch') {
+        run = decision.run;
+        reason = decision.explanation;
+        continue;
+      }
+      if (decision.action === 'wait') {
+        const at = new Date(deps.clock().getTime() + decision.delaySeconds * 1000);
+        await deps.relaunch.schedule(
+          {
+            run,
+            reason: decision.explanation,
+            failureClass: 'ResourceLimitExceeded',
+            quotaWaits: quotaWaits + 1,
+          },
+          at,
+        );
+        const detail: RetryingDetail = {
+          ...context,
+          failureReason: error.message,
+          failureClass: 'ResourceLimitExceeded',
+          nextAction: `wait for quota, then launch ${run.instanceType} again (wait ${quotaWaits + 1} of ${config.retry.quotaMaxWaits})`,
+          nextInstanceType: run.instanceType,
+          nextSpot: run.spot,
+          nextAttemptAt: at.toISOString(),
+        };
+        await deps.events.publish([{ detailType: DETAIL_TYPES.retrying, detail }]);
+        return { outcome: 'delayed', jobName, at: at.toISOString() };
+      }
+      const detail: FinalFailureDetail = {
+        ...context,
+        status: 'Failed',
+        failureReason: error.message,
+        failureClass: 'ResourceLimitExceeded',
+        remedy: decision.remedy,
+      };
+      await deps.events.publish([{ detailType: DETAIL_TYPES.failed, detail }]);
+      return { outcome: 'gave-up', jobName, reason: error.message };
+    }
+    if (created === 'exists') return { outcome: 'already-launched', jobName };
+    const started: OrchestratorEvent<StartedDetail> = {
+      detailType: DETAIL_TYPES.started,
+      detail: { ...runContext(config, run), reason },
+    };
+    await deps.events.publish([started]);
+    return { outcome: 'launched', jobName, run };
+  }
+  throw new Error('instance-type switching did not settle; this is a bug');
+}

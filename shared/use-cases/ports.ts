@@ -1,0 +1,49 @@
+import type { CreateTrainingJobRequest, DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
+import type { OrchestratorEvent } from '../domain/orchestrator-events';
+import type { TrainingRun } from '../domain/training-run';
+
+/** SageMaker training jobs, as the use cases need them. */
+export interface TrainingJobs {
+  /** 'exists' when SageMaker already has a job of that name (ResourceInUse); QuotaExceededError on quota. */
+  create(request: CreateTrainingJobRequest): Promise<'created' | 'exists'>;
+  describe(jobName: string): Promise<DescribeTrainingJobResponse>;
+  /** Names of InProgress jobs whose name contains the text (first page, newest first). */
+  listInProgress(nameContains: string): Promise<string[]>;
+}
+
+export interface EventPublisher {
+  publish(events: readonly OrchestratorEvent[]): Promise<void>;
+}
+
+export interface ManifestObject {
+  body: string;
+  byteLength: number;
+}
+
+export interface DatasetStore {
+  /** Reads at most maxBytes + 1 bytes, so a huge manifest is refused without downloading it. */
+  readManifest(bucket: string, key: string, maxBytes: number): Promise<ManifestObject>;
+  /** Versions of a dataset that have a manifest, with the manifest's identity. */
+  listVersions(bucket: string, datasetPrefix: string): Promise<DatasetVersionMarker[]>;
+}
+
+export interface DatasetVersionMarker {
+  version: string;
+  manifestKey: string;
+  lastModified: Date;
+  etag: string;
+}
+
+/** A launch that must happen later (backoff, quota wait), through a durable delay. */
+export interface RelaunchRequest {
+  run: TrainingRun;
+  reason: string;
+  failureClass: string;
+  quotaWaits: number;
+}
+
+export interface RelaunchScheduler {
+  schedule(request: RelaunchRequest, at: Date): Promise<void>;
+}
+
+export type Clock = () => Date;
