@@ -79,7 +79,9 @@ export function parseManifest(body: string, byteLength: number, policy: Manifest
   } catch (error) {
     throw new InvalidManifestError(`manifest.json is not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new InvalidManifestError('manifest.json is invalid: it must be a JSON object, e.g. {}');
+  {
     const forbidden = FORBIDDEN_KEYS.filter((key) => key in json);
     if (forbidden.length > 0)
       throw new InvalidManifestError(
