@@ -141,8 +141,9 @@ describe('start-training handler', () => {
         reason: 'manifest.json uploaded to datasets/cats/v1/',
       },
     });
+    assert.ok(started);
     assert.match(
-      (started?.detail.links as { logs: string }).logs,
+      (started.detail.links as { logs: string }).logs,
       /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#logsV2:log-groups\/log-group\/\$252Faws\$252Fsagemaker\$252FTrainingJobs\/log-events/,
     );
   });
@@ -364,7 +365,7 @@ describe('start-training handler', () => {
   it('rejects an event of the wrong shape with a structured error and no retry', async () => {
     const result = await handler({ hello: 'world' }, context);
     assert.deepEqual(Object.keys(result as object).sort(), ['code', 'message', 'status']);
-    assert.equal((result as { code: string }).code, 'InvalidEvent');
+    assert.equal((result as unknown as { code: string }).code, 'InvalidEvent');
   });
 
   it('rethrows when PutEvents keeps failing, so the platform retries and dead-letters', async () => {
