@@ -9,6 +9,12 @@ export abstract class OrchestratorError extends Error {
   /** Stable machine-readable code for logs, metrics and events. */
   abstract readonly code: string;
   readonly details: Record<string, unknown>;
+  /**
+   * A permanent error that must still reach the dead-letter queue / on-failure destination, because
+   * the event is worth keeping for a person (e.g. a notification Slack refused for good). The error
+   * boundary rethrows these instead of acknowledging them.
+   */
+  readonly deadLetter: boolean = false;
 
   constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
     super(message, options);
@@ -63,4 +69,14 @@ export class InvalidDatasetError extends OrchestratorError {
 export class QuotaExceededError extends OrchestratorError {
   readonly kind = 'transient';
   readonly code = 'ResourceLimitExceeded';
+}
+
+/**
+ * Slack refused the webhook for good (404/410, invalid_token, no_service, channel_not_found, ...):
+ * retrying cannot help, but the message must not be lost, so it is dead-lettered.
+ */
+export class SlackWebhookRejectedError extends OrchestratorError {
+  readonly kind = 'permanent';
+  readonly code = 'SlackWebhookRejected';
+  override readonly deadLetter = true;
 }

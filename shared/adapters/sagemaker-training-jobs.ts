@@ -2,6 +2,7 @@ import {
   CreateTrainingJobCommand,
   type CreateTrainingJobRequest,
   DescribeTrainingJobCommand,
+  ListTagsCommand,
   ListTrainingJobsCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
@@ -38,6 +39,31 @@ export function sagemakerTrainingJobs(client: SageMakerClient): TrainingJobs {
         new ListTrainingJobsCommand({
           NameContains: nameContains,
           StatusEquals: 'InProgress',
+          SortBy: 'CreationTime',
+          SortOrder: 'Descending',
+          MaxResults: 100,
+        }),
+      );
+      return (page.TrainingJobSummaries ?? []).map((job) => job.TrainingJobName ?? '').filter(Boolean);
+    },
+    async listTags(jobArn: string) {
+      const tags: Record<string, string> = {};
+      let token: string | undefined;
+      // A job has at most 50 tags; the bound only guards against a token that never ends.
+      for (let page = 0; page < 10; page++) {
+        const result = await client.send(
+          new ListTagsCommand({ ResourceArn: jobArn, MaxResults: 100, NextToken: token }),
+        );
+        for (const tag of result.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
+        token = result.NextToken;
+        if (!token) break;
+      }
+      return tags;
+    },
+    async listNames(nameContains: string) {
+      const page = await client.send(
+        new ListTrainingJobsCommand({
+          NameContains: nameContains,
           SortBy: 'CreationTime',
           SortOrder: 'Descending',
           MaxResults: 100,

@@ -27,7 +27,7 @@ export const SETTINGS = {
     env: 'INSTANCE_TYPES',
     meaning:
       'GPU instance-type ladder, comma-separated. The first is the default; capacity errors move down the ladder.',
-    default: 'ml.g5.2xlarge,ml.g5.4xlarge,ml.g6.2xlarge,ml.p3.2xlarge',
+    default: 'ml.g5.2xlarge,ml.g5.4xlarge,ml.g4dn.2xlarge,ml.p3.2xlarge',
   },
   allowCpuInstances: {
     env: 'ALLOW_CPU_INSTANCES',

@@ -1,4 +1,8 @@
-import type { CreateTrainingJobRequest, DescribeTrainingJobResponse } from '@aws-sdk/client-sagemaker';
+import type {
+  CreateModelPackageInput,
+  CreateTrainingJobRequest,
+  DescribeTrainingJobResponse,
+} from '@aws-sdk/client-sagemaker';
 import type { OrchestratorEvent } from '../domain/orchestrator-events';
 import type { TrainingRun } from '../domain/training-run';
 
@@ -9,6 +13,10 @@ export interface TrainingJobs {
   describe(jobName: string): Promise<DescribeTrainingJobResponse>;
   /** Names of InProgress jobs whose name contains the text (first page, newest first). */
   listInProgress(nameContains: string): Promise<string[]>;
+  /** Tags of a job, by its ARN, as a key -> value map (ListTags, all pages). */
+  listTags(jobArn: string): Promise<Record<string, string>>;
+  /** Names of jobs in any status whose name contains the text (newest first, up to 100). */
+  listNames(nameContains: string): Promise<string[]>;
 }
 
 export interface EventPublisher {
@@ -47,3 +55,28 @@ export interface RelaunchScheduler {
 }
 
 export type Clock = () => Date;
+
+/** The SageMaker Model Registry. */
+export interface ModelRegistry {
+  /** Same ClientToken, same package: SageMaker returns the version it created the first time. */
+  createModelPackage(input: CreateModelPackageInput): Promise<{ modelPackageArn: string }>;
+}
+
+/** Where reports next to a model are written. */
+export interface ReportStore {
+  putJson(s3Uri: string, body: unknown): Promise<void>;
+}
+
+/** Block Kit payload of a Slack incoming webhook. */
+export interface SlackMessage {
+  text: string;
+  blocks: Record<string, unknown>[];
+}
+
+export interface SlackSender {
+  /** Throws SlackWebhookRejectedError (permanent) or TransientDependencyError (after bounded retries). */
+  send(webhookUrl: string, message: SlackMessage): Promise<void>;
+}
+
+/** The Slack webhook URL, read at run time from a secret store; undefined means log-only mode. */
+export type WebhookUrlSource = () => Promise<string | undefined>;

@@ -28,7 +28,7 @@ describe('parseConfig', () => {
     assert.deepEqual(config.instanceTypes, [
       'ml.g5.2xlarge',
       'ml.g5.4xlarge',
-      'ml.g6.2xlarge',
+      'ml.g4dn.2xlarge',
       'ml.p3.2xlarge',
     ]);
     assert.equal(config.spot.enabled, true);
