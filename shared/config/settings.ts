@@ -171,7 +171,7 @@ export const SETTINGS = {
   },
   relaunchTargetArn: {
     env: 'RELAUNCH_TARGET_ARN',
-    meaning: 'Function ARN that delayed retries invoke (the retry function; set by the stack).',
+    meaning: 'Function ARN that delayed retries invoke (the relaunch-training function; set by the stack).',
     default: '',
   },
   schedulerGroupName: {
