@@ -179,16 +179,33 @@ describe('packaged CloudFormation template', () => {
       'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:model-package/gpu-training-orchestrator-dev-models/*',
     ]);
     const secret = bySid('NotifyRole', 'ReadTheWebhookSecret');
+    assert.deepEqual(secret.Action, ['ssm:GetParameter']);
     assert.deepEqual(secret.Resource, {
       'Fn::If': [
         'WebhookInSecretsManager',
-        '/gpu-training-orchestrator/slack-webhook-url',
+        {
+          'Fn::Sub':
+            'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/aws/reference/secretsmanager//gpu-training-orchestrator/slack-webhook-url',
+        },
         {
           'Fn::Sub':
             'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/gpu-training-orchestrator/slack-webhook-url',
         },
       ],
     });
+    const referenced = statementsOf('NotifyRole').find((s) => 'Fn::If' in (s as object)) as unknown as {
+      'Fn::If': unknown[];
+    };
+    assert.deepEqual(referenced['Fn::If'], [
+      'WebhookInSecretsManager',
+      {
+        Sid: 'ReadTheReferencedSecret',
+        Effect: 'Allow',
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: '/gpu-training-orchestrator/slack-webhook-url',
+      },
+      { Ref: 'AWS::NoValue' },
+    ]);
     assert.deepEqual(bySid('NotifyRole', 'DeduplicateNotifications').Resource, {
       'Fn::GetAtt': ['IdempotencyTable', 'Arn'],
     });
