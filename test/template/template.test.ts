@@ -43,10 +43,14 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** A role's statements, with conditional ones (Fn::If [condition, statement, AWS::NoValue]) unwrapped. */
 const statementsOf = (roleId: string): Statement[] =>
-  (resources[roleId]?.Properties.Policies ?? []).flatMap(
-    (p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement,
-  );
+  (resources[roleId]?.Properties.Policies ?? [])
+    .flatMap((p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement)
+    .map((s: unknown) => {
+      const conditional = (s as { 'Fn::If'?: [string, Statement, unknown] })['Fn::If'];
+      return conditional ? { ...conditional[1], onlyIf: conditional[0] } : s;
+    }) as Statement[];
 const bySid = (roleId: string, sid: string): Statement => {
   const found = statementsOf(roleId).find((s) => s.Sid === sid);
   assert.ok(found, `${roleId} has no statement ${sid}`);
@@ -193,19 +197,10 @@ describe('packaged CloudFormation template', () => {
         },
       ],
     });
-    const referenced = statementsOf('NotifyRole').find((s) => 'Fn::If' in (s as object)) as unknown as {
-      'Fn::If': unknown[];
-    };
-    assert.deepEqual(referenced['Fn::If'], [
-      'WebhookInSecretsManager',
-      {
-        Sid: 'ReadTheReferencedSecret',
-        Effect: 'Allow',
-        Action: ['secretsmanager:GetSecretValue'],
-        Resource: '/gpu-training-orchestrator/slack-webhook-url',
-      },
-      { Ref: 'AWS::NoValue' },
-    ]);
+    const referenced = bySid('NotifyRole', 'ReadTheReferencedSecret') as Statement & { onlyIf: string };
+    assert.equal(referenced.onlyIf, 'WebhookInSecretsManager');
+    assert.deepEqual(referenced.Action, ['secretsmanager:GetSecretValue']);
+    assert.equal(referenced.Resource, '/gpu-training-orchestrator/slack-webhook-url');
     assert.deepEqual(bySid('NotifyRole', 'DeduplicateNotifications').Resource, {
       'Fn::GetAtt': ['IdempotencyTable', 'Arn'],
     });
@@ -216,6 +211,16 @@ describe('packaged CloudFormation template', () => {
       'sagemaker:ListTrainingJobs',
       'ecr:GetAuthorizationToken',
       'cloudwatch:PutMetricData',
+      // Only with VPC settings: SageMaker's network interfaces, which have no resource scope.
+      'ec2:CreateNetworkInterface',
+      'ec2:CreateNetworkInterfacePermission',
+      'ec2:DeleteNetworkInterface',
+      'ec2:DeleteNetworkInterfacePermission',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeVpcs',
+      'ec2:DescribeDhcpOptions',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeSecurityGroups',
     ]);
     for (const [id, role] of ofType('AWS::IAM::Role')) {
       for (const statement of statementsOf(id)) {
@@ -231,6 +236,64 @@ describe('packaged CloudFormation template', () => {
       }
       assert.ok(role.Properties.AssumeRolePolicyDocument);
     }
+  });
+
+  it('grants the KMS key to every role that touches encrypted data, and VPC access only with VPC settings', () => {
+    const kms = (role: string, sid: string) => bySid(role, sid) as Statement & { onlyIf: string };
+    for (const [role, sid, actions] of [
+      ['LauncherRole', 'DecryptManifests', ['kms:Decrypt']],
+      ['RegisterRole', 'EncryptMetricsReport', ['kms:GenerateDataKey', 'kms:Decrypt']],
+      [
+        'SageMakerExecutionRole',
+        'UseTheKmsKey',
+        ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:CreateGrant', 'kms:DescribeKey'],
+      ],
+    ] as const) {
+      assert.equal(kms(role, sid).onlyIf, 'HasKmsKey');
+      assert.deepEqual(kms(role, sid).Action, actions);
+      assert.equal(kms(role, sid).Resource, '');
+    }
+    assert.equal(
+      (bySid('SageMakerExecutionRole', 'TrainInTheVpc') as Statement & { onlyIf: string }).onlyIf,
+      'HasVpc',
+    );
+  });
+
+  it('has no dependency cycle between resources (CloudFormation would refuse to deploy)', () => {
+    const names = new Set(Object.keys(resources));
+    const dependsOn = (value: unknown, found: Set<string>): Set<string> => {
+      if (Array.isArray(value)) for (const item of value) dependsOn(item, found);
+      else if (value && typeof value === 'object') {
+        for (const [key, inner] of Object.entries(value)) {
+          if (key === 'Ref' && typeof inner === 'string' && names.has(inner)) found.add(inner);
+          else if (key === 'Fn::GetAtt')
+            found.add(Array.isArray(inner) ? String(inner[0]) : (String(inner).split('.')[0] ?? ''));
+          else if (key === 'Fn::Sub') {
+            const text = Array.isArray(inner) ? String(inner[0]) : String(inner);
+            for (const [, ref] of text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z.]+)?\}/g))
+              if (ref && names.has(ref)) found.add(ref);
+            if (Array.isArray(inner)) dependsOn(inner[1], found);
+          } else dependsOn(inner, found);
+        }
+      }
+      return found;
+    };
+    const edges = new Map<string, Set<string>>();
+    for (const [id, resource] of Object.entries(resources)) {
+      const found = dependsOn((resource as { Properties?: unknown }).Properties, new Set());
+      for (const explicit of [(resource as { DependsOn?: string | string[] }).DependsOn ?? []].flat())
+        found.add(explicit);
+      edges.set(id, found);
+    }
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (id: string, path: string[]): void => {
+      if (state.get(id) === 'done') return;
+      assert.notEqual(state.get(id), 'visiting', `cycle: ${[...path, id].join(' -> ')}`);
+      state.set(id, 'visiting');
+      for (const next of edges.get(id) ?? []) if (names.has(next)) visit(next, [...path, id]);
+      state.set(id, 'done');
+    };
+    for (const id of names) visit(id, []);
   });
 
   it('keeps both buckets private, encrypted, versioned and TLS-only; the datasets bucket notifies EventBridge', () => {
