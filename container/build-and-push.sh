@@ -56,7 +56,8 @@ registry="${account}.dkr.ecr.${region}.amazonaws.com"
 local_image="${repository}:${revision}"
 image_uri="${registry}/${repository}:${revision}"
 
-run docker build --tag "${local_image}" "${here}"
+# SageMaker GPU hosts are x86-64: build for them even on an Arm laptop.
+run docker build --platform linux/amd64 --tag "${local_image}" "${here}"
 
 if [[ "${dry_run}" == true ]]; then
   echo "+ aws ecr describe-repositories --repository-names ${repository} --region ${region} || aws ecr create-repository --repository-name ${repository} --region ${region} --image-scanning-configuration scanOnPush=true"

@@ -80,3 +80,9 @@ export class SlackWebhookRejectedError extends OrchestratorError {
   readonly code = 'SlackWebhookRejected';
   override readonly deadLetter = true;
 }
+
+/** SageMaker refused the request itself (ValidationException): the same request can never succeed. */
+export class TrainingRequestRejectedError extends OrchestratorError {
+  readonly kind = 'permanent';
+  readonly code = 'ValidationException';
+}

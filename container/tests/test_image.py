@@ -111,7 +111,7 @@ def test_build_and_push_dry_run_prints_the_commands():
         r"123456789012\.dkr\.ecr\.eu-west-1\.amazonaws\.com/gpu-training-orchestrator/resnet-trainer:[0-9a-z]+(-dirty)?", uri)
     tag = uri.rsplit(":", 1)[1]
     expected = [
-        f"+ docker build --tag gpu-training-orchestrator/resnet-trainer:{tag} {CONTAINER}",
+        f"+ docker build --platform linux/amd64 --tag gpu-training-orchestrator/resnet-trainer:{tag} {CONTAINER}",
         "aws ecr create-repository --repository-name gpu-training-orchestrator/resnet-trainer --region eu-west-1",
         "+ aws ecr get-login-password --region eu-west-1 | docker login --username AWS --password-stdin "
         "123456789012.dkr.ecr.eu-west-1.amazonaws.com",

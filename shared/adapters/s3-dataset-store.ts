@@ -31,6 +31,8 @@ export function s3DatasetStore(client: S3Client): DatasetStore {
       } catch (error) {
         if (isMissing(error))
           throw new InvalidManifestError(`s3://${bucket}/${key} no longer exists`, { key });
+        // S3 answers a range request on an empty object with 416 InvalidRange: an empty manifest is `{}`.
+        if ((error as { name?: string }).name === 'InvalidRange') return { body: '', byteLength: 0 };
         throw error;
       }
       const bytes = (await response.Body?.transformToByteArray()) ?? new Uint8Array();

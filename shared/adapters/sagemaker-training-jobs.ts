@@ -6,7 +6,7 @@ import {
   ListTrainingJobsCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import { QuotaExceededError } from '../errors';
+import { QuotaExceededError, TrainingRequestRejectedError } from '../errors';
 import type { TrainingJobs } from '../use-cases/ports';
 
 const errorName = (error: unknown): string | undefined =>
@@ -22,6 +22,12 @@ export function sagemakerTrainingJobs(client: SageMakerClient): TrainingJobs {
       } catch (error) {
         const name = errorName(error);
         if (name === 'ResourceInUse') return 'exists';
+        if (name === 'ValidationException')
+          throw new TrainingRequestRejectedError(
+            (error as Error).message,
+            { jobName: request.TrainingJobName },
+            { cause: error },
+          );
         if (name === 'ResourceLimitExceeded')
           throw new QuotaExceededError(
             (error as Error).message,

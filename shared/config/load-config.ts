@@ -116,6 +116,8 @@ export function parseConfig(env: Env): OrchestratorConfig {
   };
 
   const allowCpu = boolean('allowCpuInstances');
+  // IAM splits the same text on commas, so a space here would put " ml.g5.4xlarge" in the policy.
+  if (/\s/.test(raw('instanceTypes'))) fail('instanceTypes', 'must be comma-separated without spaces');
   const instanceTypes = list('instanceTypes');
   if (instanceTypes.length === 0) fail('instanceTypes', 'must name at least one instance type');
   for (const type of instanceTypes) {
@@ -160,10 +162,11 @@ export function parseConfig(env: Env): OrchestratorConfig {
   }
 
   const jobNamePrefix = raw('jobNamePrefix');
-  if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,19}$/.test(jobNamePrefix))
+  // Lower case: IAM matches the prefix in training-job ARNs, and job names there are lower case.
+  if (!/^[a-z0-9](-*[a-z0-9]){0,19}$/.test(jobNamePrefix))
     fail(
       'jobNamePrefix',
-      'must be 1-20 letters, digits or hyphens, starting and ending with a letter or digit',
+      'must be 1-20 lower-case letters, digits or hyphens, starting and ending with a letter or digit',
     );
 
   const maxRuntimeSeconds = integer('maxRuntimeSeconds', 60, 28 * 24 * 3600);
@@ -191,6 +194,15 @@ export function parseConfig(env: Env): OrchestratorConfig {
     'a JSON array of at most 40 {"Name","Regex"} objects',
     defaultMetricDefinitions as MetricDefinition[],
   );
+  for (const { Name, Regex } of metricDefinitions) {
+    if (Name.length < 1 || Name.length > 255 || Regex.length < 1 || Regex.length > 500)
+      fail('metricDefinitions', `has "${Name.slice(0, 40)}": Name must be 1-255 and Regex 1-500 characters`);
+    try {
+      new RegExp(Regex);
+    } catch {
+      fail('metricDefinitions', `has "${Name.slice(0, 40)}", whose Regex does not compile`);
+    }
+  }
   const priceTable = json(
     'priceTable',
     (value): value is Record<string, number> =>
@@ -216,6 +228,14 @@ export function parseConfig(env: Env): OrchestratorConfig {
   const approvalThreshold = thresholdText === '' ? undefined : Number(thresholdText);
   if (approvalThreshold !== undefined && !Number.isFinite(approvalThreshold))
     fail('approvalThreshold', 'must be a number or empty');
+
+  const webhook = optional('slackWebhookParameter');
+  if (webhook && !webhook.startsWith('/') && !/^arn:aws[a-z-]*:secretsmanager:/.test(webhook))
+    fail('slackWebhookParameter', 'must be an SSM parameter name starting with / or a Secrets Manager ARN');
+  const kmsKeyId = optional('kmsKeyId');
+  // IAM grants use the setting as the key's ARN, so an id or alias would be denied at run time.
+  if (kmsKeyId && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/.test(kmsKeyId))
+    fail('kmsKeyId', 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)');
 
   const targetArn = optional('relaunchTargetArn');
   if (targetArn && !LAMBDA_ARN.test(targetArn)) fail('relaunchTargetArn', 'must be a Lambda function ARN');
@@ -249,7 +269,7 @@ export function parseConfig(env: Env): OrchestratorConfig {
     manifestMaxBytes: integer('manifestMaxBytes', 2, 1024 * 1024),
     vpc: subnets.length ? { subnets, securityGroupIds } : undefined,
     networkIsolation: boolean('networkIsolation'),
-    kmsKeyId: optional('kmsKeyId'),
+    kmsKeyId,
     retry: {
       baseDelaySeconds: integer('retryBaseDelaySeconds', 1, 86400),
       maxDelaySeconds: integer('retryMaxDelaySeconds', 1, 7 * 86400),
@@ -268,7 +288,7 @@ export function parseConfig(env: Env): OrchestratorConfig {
       approvalThreshold,
       inferenceInstanceTypes: list('inferenceInstanceTypes'),
     },
-    slackWebhookParameter: optional('slackWebhookParameter'),
+    slackWebhookParameter: webhook,
     idempotencyTable: optional('idempotencyTable'),
     priceTable,
     s3ForcePathStyle: boolean('s3ForcePathStyle'),

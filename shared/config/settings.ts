@@ -79,7 +79,8 @@ export const SETTINGS = {
   },
   jobNamePrefix: {
     env: 'JOB_NAME_PREFIX',
-    meaning: 'Prefix of every training job name; IAM and event rules are scoped to it (1-20 characters).',
+    meaning:
+      'Prefix of every training job name, lower case; IAM and event rules are scoped to it (1-20 characters).',
     default: 'gto',
   },
   defaultHyperparameters: {
@@ -141,7 +142,7 @@ export const SETTINGS = {
   },
   kmsKeyId: {
     env: 'KMS_KEY_ID',
-    meaning: 'KMS key for the training volume and the model output. Empty: AWS-managed keys.',
+    meaning: 'KMS key ARN for the buckets, the training volume and the model output. Empty: S3-managed keys.',
     default: '',
   },
   retryBaseDelaySeconds: {

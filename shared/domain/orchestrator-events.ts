@@ -40,6 +40,8 @@ export interface RetryingDetail extends RunContext {
   nextSpot: boolean;
   /** ISO time the next attempt launches. */
   nextAttemptAt: string;
+  /** Which wait for quota this is (1, 2, ...), when the retry waits for quota held by other jobs. */
+  quotaWait?: number;
 }
 
 export interface FinalFailureDetail extends RunContext {

@@ -61,7 +61,7 @@ export function parseObjectCreated(event: unknown): UploadedObject[] {
       {
         bucket: bucket.name,
         key: object.key,
-        versionOrEtag: object['version-id'] ?? object.etag ?? object.sequencer ?? '',
+        versionOrEtag: object['version-id'] ?? object.sequencer ?? object.etag ?? '',
       },
     ];
   }
@@ -78,7 +78,7 @@ export function parseObjectCreated(event: unknown): UploadedObject[] {
     objects.push({
       bucket: bucket.name,
       key,
-      versionOrEtag: object.versionId ?? object.eTag ?? object.sequencer ?? '',
+      versionOrEtag: object.versionId ?? object.sequencer ?? object.eTag ?? '',
     });
   }
   return objects;

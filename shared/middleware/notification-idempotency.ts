@@ -6,11 +6,13 @@ import type { MiddlewareObj } from '@middy/core';
 import { logger } from '../logger';
 
 /**
- * What makes two notifications the same: the event type and the job (or run) and attempt, not the event
- * id, because two SageMaker Completed events for one job give two Model Registered events with
- * different ids.
+ * What makes two notifications the same: the event type, the job (or run) and attempt, the failure class
+ * and the quota wait, not the event id, because two SageMaker Completed events for one job give two
+ * Model Registered events with different ids. The failure class and the wait number keep a retry after
+ * a quota wait, and each further wait, from being taken for a duplicate of the first.
  */
-export const NOTIFICATION_KEY = '["detail-type", detail.jobName || detail.runId, detail.attempt]';
+export const NOTIFICATION_KEY =
+  '["detail-type", detail.jobName || detail.runId, detail.attempt, detail.failureClass, detail.quotaWait]';
 export const NOTIFICATION_EXPIRY_SECONDS = 7 * 24 * 3600;
 
 /**

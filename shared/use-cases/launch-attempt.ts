@@ -11,7 +11,7 @@ import { decideOnQuota } from '../domain/quota-policy';
 import { runContext } from '../domain/run-context';
 import { parseQuotaRefusal } from '../domain/service-quota';
 import type { TrainingRun } from '../domain/training-run';
-import { QuotaExceededError } from '../errors';
+import { QuotaExceededError, TrainingRequestRejectedError } from '../errors';
 import type { Clock, EventPublisher, RelaunchScheduler, TrainingJobs } from './ports';
 
 export interface LaunchDependencies {
@@ -34,6 +34,7 @@ export type LaunchOutcome =
  * 2. ResourceInUse: this attempt was launched before (a duplicate delivery): no job, no event.
  * 3. ResourceLimitExceeded: a quota too small for one job switches to on-demand or the next GPU type
  *    (bounded by the ladder); a quota in use waits through a durable delay (bounded); else a final failure.
+ * 4. ValidationException (or a quota refusal we cannot read): a final failure, never a retry loop.
  * Emits: Training Run Started | Training Run Retrying (quota) | Training Run Failed (quota, final).
  */
 export async function launchAttempt(
@@ -53,11 +54,28 @@ export async function launchAttempt(
     try {
       created = await deps.jobs.create(request);
     } catch (error) {
-      if (!(error instanceof QuotaExceededError)) throw error;
-      const refusal = parseQuotaRefusal(error.message);
-      if (!refusal) throw error;
-      const decision = decideOnQuota(config, run, refusal, quotaWaits);
       const context = runContext(config, run);
+      const refusal = error instanceof QuotaExceededError ? parseQuotaRefusal(error.message) : undefined;
+      if (
+        error instanceof TrainingRequestRejectedError ||
+        (error instanceof QuotaExceededError && !refusal)
+      ) {
+        // Retrying the same request cannot help: say so once, as a final failure.
+        const detail: FinalFailureDetail = {
+          ...context,
+          status: 'Failed',
+          failureReason: error.message,
+          failureClass: error.code,
+          remedy:
+            error instanceof TrainingRequestRejectedError
+              ? 'SageMaker rejected the training job request. Check the deployment settings it names (image, role, instance types, metric definitions, VPC, KMS) and upload manifest.json again.'
+              : 'An account quota refused the job. Check Service Quotas for Amazon SageMaker training in this region.',
+        };
+        await deps.events.publish([{ detailType: DETAIL_TYPES.failed, detail }]);
+        return { outcome: 'gave-up', jobName, reason: error.message };
+      }
+      if (!(error instanceof QuotaExceededError) || !refusal) throw error;
+      const decision = decideOnQuota(config, run, refusal, quotaWaits);
       if (decision.action === 'switch') {
         run = decision.run;
         reason = decision.explanation;
@@ -82,6 +100,7 @@ export async function launchAttempt(
           nextInstanceType: run.instanceType,
           nextSpot: run.spot,
           nextAttemptAt: at.toISOString(),
+          quotaWait: quotaWaits + 1,
         };
         await deps.events.publish([{ detailType: DETAIL_TYPES.retrying, detail }]);
         return { outcome: 'delayed', jobName, at: at.toISOString() };

@@ -5,7 +5,7 @@ import {
   datasetVersionRoot,
   MANIFEST_FILE,
 } from '../domain/dataset-location';
-import { runIdFor, slugify } from '../domain/job-naming';
+import { parseTrainingJobName, runIdFor, slugify } from '../domain/job-naming';
 import { parseManifest } from '../domain/manifest';
 import { DETAIL_TYPES, type SkippedDetail } from '../domain/orchestrator-events';
 import { DatasetNotFoundError, InvalidDatasetError, InvalidManifestError } from '../errors';
@@ -51,6 +51,9 @@ export async function retrainLatestVersion(
   const runId = runIdFor({ trigger: 'schedule', bucket, datasetVersionRoot: versionRoot, slot: input.slot });
 
   const running = await findRunningJobFor(deps, datasetVersion);
+  // A repeated delivery of this slot finds the job its first delivery started: that is no reason to skip.
+  if (running && parseTrainingJobName(config.jobNamePrefix, running)?.runId === runId)
+    return { outcome: 'already-launched', jobName: running };
   if (running) {
     const detail: SkippedDetail = {
       runId,

@@ -12,7 +12,10 @@ export interface UploadedObject {
   bucket: string;
   /** Already URL-decoded. */
   key: string;
-  /** Object version id when the bucket is versioned, else its ETag. */
+  /**
+   * What tells this PUT from another: the version id in a versioned bucket, else S3's sequencer (new for
+   * every PUT, the same on every delivery of one event), else the ETag.
+   */
   versionOrEtag: string;
 }
 

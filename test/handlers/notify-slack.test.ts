@@ -129,6 +129,30 @@ describe('notify-slack handler', () => {
     }
   });
 
+  it('a quota wait, a further wait and a failure retry of one attempt are three messages', async () => {
+    const fetch = stubFetch(() => new Response('ok'));
+    try {
+      const quota = { failureClass: 'ResourceLimitExceeded' };
+      await handler(
+        orchestratorEvent('Training Run Retrying', 'e-1', { ...quota, quotaWait: 1 }),
+        lambdaContext,
+      );
+      await handler(
+        orchestratorEvent('Training Run Retrying', 'e-2', { ...quota, quotaWait: 2 }),
+        lambdaContext,
+      );
+      await handler(
+        orchestratorEvent('Training Run Retrying', 'e-3', { failureClass: 'InternalServerError' }),
+        lambdaContext,
+      );
+      const keys = dynamo.commandCalls(PutItemCommand).map((call) => call.args[0].input.Item?.id?.S);
+      assert.equal(new Set(keys).size, 3);
+      assert.equal(fetch.calls.length, 3);
+    } finally {
+      fetch.restore();
+    }
+  });
+
   it('429 with Retry-After, then 200: one message delivered', async () => {
     const fetch = stubFetch(
       () => new Response('rate_limited', { status: 429, headers: { 'retry-after': '0' } }),

@@ -141,6 +141,44 @@ describe('scheduled-retraining handler', () => {
     assert.equal(putDetails().filter((e) => e.detailType === 'Training Run Started').length, 2);
   });
 
+  it('a repeated delivery of a slot whose job is running is already launched, not a skip', async () => {
+    const runId = runIdFor({
+      trigger: 'schedule',
+      bucket: 'gto-datasets',
+      datasetVersionRoot: 'datasets/cats/2026-12-01/',
+      slot: '2026-12-06T03:00:00Z',
+    });
+    sagemaker.on(ListTrainingJobsCommand).resolves({
+      TrainingJobSummaries: [
+        {
+          TrainingJobName: `gto-cats-${runId}-1`,
+          TrainingJobArn: 'a',
+          CreationTime: new Date(),
+          TrainingJobStatus: 'InProgress',
+        },
+      ],
+    });
+    sagemaker.on(DescribeTrainingJobCommand).resolves({
+      InputDataConfig: [
+        {
+          ChannelName: 'train',
+          DataSource: {
+            S3DataSource: {
+              S3DataType: 'S3Prefix',
+              S3Uri: 's3://gto-datasets/datasets/cats/2026-12-01/train/',
+            },
+          },
+        },
+      ],
+    });
+    const result = await handler(scheduledEvent(), context);
+    assert.deepEqual((result as { outcome: unknown }).outcome, {
+      outcome: 'already-launched',
+      jobName: `gto-cats-${runId}-1`,
+    });
+    assert.equal(putDetails().length, 0);
+  });
+
   it('skips with an event when a job for that dataset version is still running', async () => {
     sagemaker.on(ListTrainingJobsCommand).resolves({
       TrainingJobSummaries: [

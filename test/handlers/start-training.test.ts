@@ -362,6 +362,54 @@ describe('start-training handler', () => {
     assert.equal(retrying?.detail.failureClass, 'ResourceLimitExceeded');
   });
 
+  it('a request SageMaker refuses (ValidationException) is one final failure, not a retry loop', async () => {
+    sagemaker.on(CreateTrainingJobCommand).rejects(
+      Object.assign(
+        new Error('1 validation error detected: Value at trainingImage failed to satisfy constraint'),
+        {
+          name: 'ValidationException',
+          $metadata: {},
+        },
+      ),
+    );
+    const result = await handler(eventBridgeUpload('datasets/cats/v9/manifest.json'), context);
+    assert.equal((result as { outcomes: Array<{ outcome: string }> }).outcomes[0]?.outcome, 'gave-up');
+    const [failed, ...rest] = putEventDetails();
+    assert.equal(rest.length, 0);
+    assert.equal(failed?.detailType, 'Training Run Failed');
+    assert.equal(failed?.detail.failureClass, 'ValidationException');
+    assert.match(String(failed?.detail.remedy), /SageMaker rejected the training job request/);
+  });
+
+  it('an empty manifest.json (S3 answers the range request with InvalidRange) launches with defaults', async () => {
+    s3.on(GetObjectCommand).rejects(
+      Object.assign(new Error('The requested range is not satisfiable'), {
+        name: 'InvalidRange',
+        $metadata: {},
+      }),
+    );
+    const result = await handler(eventBridgeUpload('datasets/cats/v10/manifest.json'), context);
+    assert.equal((result as { outcomes: Array<{ outcome: string }> }).outcomes[0]?.outcome, 'launched');
+    assert.deepEqual(sagemaker.commandCalls(CreateTrainingJobCommand)[0]?.args[0].input.HyperParameters, {});
+  });
+
+  it('without object versions, each PUT is told apart by its sequencer, duplicates are not', async () => {
+    const put = (sequencer: string) => {
+      const event = eventBridgeUpload('datasets/cats/v11/manifest.json');
+      delete event.detail.object['version-id'];
+      (event.detail.object as { sequencer?: string }).sequencer = sequencer;
+      return event;
+    };
+    await handler(put('0061A5B3C2'), context);
+    await handler(put('0061A5B3C2'), context);
+    await handler(put('0061A5B3F9'), context);
+    const names = sagemaker
+      .commandCalls(CreateTrainingJobCommand)
+      .map((call) => call.args[0].input.TrainingJobName);
+    assert.equal(names[0], names[1]);
+    assert.notEqual(names[1], names[2]);
+  });
+
   it('rejects an event of the wrong shape with a structured error and no retry', async () => {
     const result = await handler({ hello: 'world' }, context);
     assert.deepEqual(Object.keys(result as object).sort(), ['code', 'message', 'status']);

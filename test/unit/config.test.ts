@@ -93,6 +93,26 @@ describe('parseConfig', () => {
     assert.match(problems.join('\n'), /JOB_NAME_PREFIX="bad_prefix"/);
   });
 
+  it('refuses settings that IAM or SageMaker would refuse later: spaces, case, key ids, bad regexes', () => {
+    const problems = problemsOf({
+      ...REQUIRED,
+      INSTANCE_TYPES: 'ml.g5.2xlarge, ml.g5.4xlarge',
+      JOB_NAME_PREFIX: 'MyTeam',
+      KMS_KEY_ID: 'alias/my-key',
+      SLACK_WEBHOOK_PARAMETER: 'slack-webhook',
+      METRIC_DEFINITIONS: '[{"Name": "loss", "Regex": "loss=(["}]',
+    });
+    assert.equal(problems.length, 5, problems.join('\n'));
+    assert.match(problems.join('\n'), /INSTANCE_TYPES=.* must be comma-separated without spaces/);
+    assert.match(problems.join('\n'), /JOB_NAME_PREFIX="MyTeam" must be 1-20 lower-case/);
+    assert.match(problems.join('\n'), /KMS_KEY_ID="alias\/my-key" must be a KMS key ARN/);
+    assert.match(
+      problems.join('\n'),
+      /SLACK_WEBHOOK_PARAMETER="slack-webhook" must be an SSM parameter name starting with \//,
+    );
+    assert.match(problems.join('\n'), /METRIC_DEFINITIONS=.* has "loss", whose Regex does not compile/);
+  });
+
   it('refuses output locations inside the watched datasets prefix (no recursion)', () => {
     const problems = problemsOf({ ...REQUIRED, OUTPUT_S3_URI: 's3://datasets-bucket/datasets/_models' });
     assert.equal(problems.length, 1);

@@ -11,6 +11,6 @@ describe('README configuration table', () => {
       ?.split('<!-- settings-table:end -->')[0]
       ?.trim();
     const expected = settingsTable(readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8'));
-    assert.equal(between, expected, 'regenerate it: node --import tsx scripts/settings-table.ts');
+    assert.equal(between, expected, 'regenerate it: bash scripts/update-readme-table.sh');
   });
 });
