@@ -38,7 +38,9 @@ export function rebuildRun(
     s3Uri: channel.DataSource?.S3DataSource?.S3Uri ?? '',
     // The failed attempt's own mode wins; the deployment's applies only where the job did not say.
     inputMode:
-      channel.InputMode === 'FastFile' || channel.InputMode === 'File' ? channel.InputMode : settings.inputMode,
+      channel.InputMode === 'FastFile' || channel.InputMode === 'File'
+        ? channel.InputMode
+        : settings.inputMode,
   }));
   const location = datasetFromChannels(settings, channels) ?? datasetFromTags(tags);
   if (!location) return { ours: false, reason: 'no-dataset' };
