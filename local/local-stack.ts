@@ -271,8 +271,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_LAMBDA_FUNCTION_NAME: `${template.service}-${LOCAL_STAGE}`,
     S3_FORCE_PATH_STYLE: 'true',
-    // Powertools then logs through the global console, which the local mode sends to the log file.
-    POWERTOOLS_DEV: 'true',
   });
   const restoreConsole = options.functionLogs === 'inherit' ? () => undefined : captureConsole(logFile);
 

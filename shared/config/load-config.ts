@@ -1,5 +1,6 @@
 import defaultMetricDefinitions from '../../container/metric-definitions.json' with { type: 'json' };
 import { ConfigurationError } from '../errors';
+import { isLogLevel, type LogLevel, logger } from '../logger';
 import { SETTINGS, type SettingName } from './settings';
 
 export interface MetricDefinition {
@@ -55,6 +56,7 @@ export interface OrchestratorConfig {
   slackWebhookParameter: string | undefined;
   idempotencyTable: string | undefined;
   priceTable: Record<string, number>;
+  logLevel: LogLevel;
   s3ForcePathStyle: boolean;
 }
 
@@ -237,6 +239,9 @@ export function parseConfig(env: Env): OrchestratorConfig {
   if (kmsKeyId && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[a-zA-Z0-9-]+$/.test(kmsKeyId))
     fail('kmsKeyId', 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)');
 
+  const logLevel = raw('logLevel').toUpperCase();
+  if (!isLogLevel(logLevel)) fail('logLevel', 'must be DEBUG, INFO, WARN, ERROR or SILENT');
+
   const targetArn = optional('relaunchTargetArn');
   if (targetArn && !LAMBDA_ARN.test(targetArn)) fail('relaunchTargetArn', 'must be a Lambda function ARN');
   const schedulerRole = optional('schedulerRoleArn');
@@ -291,6 +296,7 @@ export function parseConfig(env: Env): OrchestratorConfig {
     slackWebhookParameter: webhook,
     idempotencyTable: optional('idempotencyTable'),
     priceTable,
+    logLevel: isLogLevel(logLevel) ? logLevel : 'INFO',
     s3ForcePathStyle: boolean('s3ForcePathStyle'),
   };
   if (problems.length > 0) {
@@ -303,6 +309,9 @@ let cached: OrchestratorConfig | undefined;
 
 /** The process-wide configuration, parsed once at cold start. */
 export function getConfig(): OrchestratorConfig {
-  cached ??= parseConfig(process.env);
+  if (!cached) {
+    cached = parseConfig(process.env);
+    logger.setLevel(cached.logLevel);
+  }
   return cached;
 }

@@ -223,6 +223,11 @@ export const SETTINGS = {
     meaning: 'JSON object of on-demand USD per instance-hour that overrides or extends the built-in table.',
     default: '{}',
   },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    meaning: 'Log level of the functions: DEBUG, INFO, WARN, ERROR or SILENT.',
+    default: 'INFO',
+  },
   s3ForcePathStyle: {
     env: 'S3_FORCE_PATH_STYLE',
     meaning: 'Path-style S3 addressing; the local mode sets it for its S3 stand-in.',

@@ -6,7 +6,7 @@ export const TEST_ENV: Record<string, string> = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  LOG_LEVEL: 'SILENT',
   TRAINING_IMAGE_URI: '123456789012.dkr.ecr.us-east-1.amazonaws.com/resnet-trainer:abc123',
   SAGEMAKER_ROLE_ARN: 'arn:aws:iam::123456789012:role/gto-sagemaker-execution',
   OUTPUT_S3_URI: 's3://gto-artifacts/models',
