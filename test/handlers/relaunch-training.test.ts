@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTrainingJobCommand, ResourceInUse, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { assertValidSageMakerRequest } from '../support/sagemaker-model';
+import { assertEveryRequestValid, assertValidSageMakerRequest } from '../support/sagemaker-model';
 import { applyTestEnv } from '../support/test-env';
 
 applyTestEnv();
@@ -40,6 +40,9 @@ const relaunchPayload = () => ({
     quotaWaits: 0,
   },
 });
+
+// Every request a test produced must pass the official SageMaker API model's constraints.
+afterEach(() => assertEveryRequestValid(sagemaker as never));
 
 beforeEach(() => {
   sagemaker.reset();

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { beforeEach, describe, it, mock } from 'node:test';
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   CreateTrainingJobCommand,
@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
-import { assertValidSageMakerRequest } from '../support/sagemaker-model';
+import { assertEveryRequestValid, assertValidSageMakerRequest } from '../support/sagemaker-model';
 import { applyTestEnv, TEST_ENV } from '../support/test-env';
 import {
   describeJob,
@@ -93,6 +93,9 @@ const context1 = (attempt: number, instanceType: string, spot: boolean) => ({
   spot,
   links: jobLinks('us-east-1', jobName(attempt)),
 });
+
+// Every request a test produced must pass the official SageMaker API model's constraints.
+afterEach(() => assertEveryRequestValid(sagemaker as never));
 
 beforeEach(() => {
   sagemaker.reset();

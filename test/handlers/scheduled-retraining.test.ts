@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { awsFixture } from '../support/aws-fixtures';
-import { assertValidSageMakerRequest } from '../support/sagemaker-model';
+import { assertEveryRequestValid, assertValidSageMakerRequest } from '../support/sagemaker-model';
 import { applyTestEnv } from '../support/test-env';
 
 applyTestEnv();
@@ -40,6 +40,9 @@ const putDetails = () =>
       detail: JSON.parse(entry.Detail ?? '{}') as Record<string, unknown>,
     })),
   );
+
+// Every request a test produced must pass the official SageMaker API model's constraints.
+afterEach(() => assertEveryRequestValid(sagemaker as never));
 
 beforeEach(() => {
   sagemaker.reset();
