@@ -35,11 +35,13 @@ const emptyCounts = (): StubCounts => ({
 /**
  * One HTTP server standing in for the calls start-training makes: S3 GetObject (path style, ranged) for the
  * manifest, SageMaker CreateTrainingJob (a second job with the same name gets AWS's `ResourceInUse`, JSON 1.1
- * error shape) and EventBridge PutEvents. Anything else is counted and refused.
+ * error shape), the Describe/ListTags/AddTags of the announced check, and EventBridge PutEvents. Anything
+ * else is counted and refused.
  */
 export async function startStubAws(objects: Record<string, string>): Promise<StubAws> {
   let counts = emptyCounts();
   const jobs = new Set<string>();
+  const announced = new Set<string>();
   const sagemaker = jsonService('SageMaker', {
     CreateTrainingJob(input) {
       counts.createTrainingJob++;
@@ -48,6 +50,26 @@ export async function startStubAws(objects: Record<string, string>): Promise<Stu
       jobs.add(name);
       counts.jobsCreated++;
       return { TrainingJobArn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}` };
+    },
+    // A duplicate delivery checks whether the job it collided with was announced.
+    DescribeTrainingJob(input) {
+      const name = String(input.TrainingJobName);
+      return {
+        TrainingJobName: name,
+        TrainingJobArn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,
+        CreationTime: Date.now() / 1000,
+      };
+    },
+    ListTags(input) {
+      return {
+        Tags: announced.has(String(input.ResourceArn))
+          ? [{ Key: 'orchestrator:announced', Value: 'true' }]
+          : [],
+      };
+    },
+    AddTags(input) {
+      announced.add(String(input.ResourceArn));
+      return { Tags: input.Tags };
     },
   });
   const eventBridge = jsonService('AWSEvents', {
@@ -97,6 +119,7 @@ export async function startStubAws(objects: Record<string, string>): Promise<Stu
     reset() {
       counts = emptyCounts();
       jobs.clear();
+      announced.clear();
     },
   };
 }

@@ -1,4 +1,5 @@
 import {
+  AddTagsCommand,
   CreateTrainingJobCommand,
   type CreateTrainingJobRequest,
   DescribeTrainingJobCommand,
@@ -17,11 +18,11 @@ export function sagemakerTrainingJobs(client: SageMakerClient): TrainingJobs {
   return {
     async create(request: CreateTrainingJobRequest) {
       try {
-        await client.send(new CreateTrainingJobCommand(request));
-        return 'created';
+        const result = await client.send(new CreateTrainingJobCommand(request));
+        return { status: 'created', jobArn: result?.TrainingJobArn ?? '' };
       } catch (error) {
         const name = errorName(error);
-        if (name === 'ResourceInUse') return 'exists';
+        if (name === 'ResourceInUse') return { status: 'exists' };
         if (name === 'ValidationException')
           throw new TrainingRequestRejectedError(
             (error as Error).message,
@@ -36,6 +37,14 @@ export function sagemakerTrainingJobs(client: SageMakerClient): TrainingJobs {
           );
         throw error;
       }
+    },
+    async addTags(jobArn: string, tags: Record<string, string>) {
+      await client.send(
+        new AddTagsCommand({
+          ResourceArn: jobArn,
+          Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+        }),
+      );
     },
     async describe(jobName: string) {
       return client.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }));

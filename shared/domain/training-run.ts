@@ -29,6 +29,8 @@ export const TAG = {
   datasetVersion: 'orchestrator:dataset-version',
   datasetUri: 'orchestrator:dataset-uri',
   managedBy: 'orchestrator:managed-by',
+  /** Set once Training Run Started was published for the job. */
+  announced: 'orchestrator:announced',
 } as const;
 
 const MAX_TAG_VALUE = 256;

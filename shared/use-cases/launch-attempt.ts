@@ -10,8 +10,9 @@ import {
 import { decideOnQuota } from '../domain/quota-policy';
 import { runContext } from '../domain/run-context';
 import { parseQuotaRefusal } from '../domain/service-quota';
-import type { TrainingRun } from '../domain/training-run';
+import { TAG, type TrainingRun } from '../domain/training-run';
 import { QuotaExceededError, TrainingRequestRejectedError } from '../errors';
+import { logger } from '../logger';
 import type { Clock, EventPublisher, RelaunchScheduler, TrainingJobs } from './ports';
 
 export interface LaunchDependencies {
@@ -22,6 +23,13 @@ export interface LaunchDependencies {
   clock: Clock;
 }
 
+/**
+ * How long a job may exist unannounced before a repeated delivery announces it. Lambda retries a failed
+ * asynchronous invocation after a minute or more; a delivery racing the first one comes sooner and must
+ * stay quiet, since the first is still about to announce.
+ */
+export const ANNOUNCE_GRACE_SECONDS = 60;
+
 export type LaunchOutcome =
   | { outcome: 'launched'; jobName: string; run: TrainingRun }
   | { outcome: 'already-launched'; jobName: string }
@@ -31,7 +39,9 @@ export type LaunchOutcome =
 /**
  * Launches one attempt of a run.
  * 1. Build the CreateTrainingJob request (pure) and create the job.
- * 2. ResourceInUse: this attempt was launched before (a duplicate delivery): no job, no event.
+ * 2. ResourceInUse: this attempt was launched before (a duplicate delivery): no job, no event, unless
+ *    the delivery that created it failed before announcing it (no `orchestrator:announced` tag on a job
+ *    older than a minute): then Training Run Started goes out now, late rather than never.
  * 3. ResourceLimitExceeded: a quota too small for one job switches to on-demand or the next GPU type
  *    (bounded by the ladder); a quota in use waits through a durable delay (bounded); else a final failure.
  * 4. ValidationException (or a quota refusal we cannot read): a final failure, never a retry loop.
@@ -50,7 +60,7 @@ export async function launchAttempt(
   for (let switches = 0; switches <= 2 * config.instanceTypes.length; switches++) {
     const request = buildTrainingRequest(config, run);
     const jobName = request.TrainingJobName as string;
-    let created: 'created' | 'exists';
+    let created: Awaited<ReturnType<TrainingJobs['create']>>;
     try {
       created = await deps.jobs.create(request);
     } catch (error) {
@@ -115,13 +125,44 @@ export async function launchAttempt(
       await deps.events.publish([{ detailType: DETAIL_TYPES.failed, detail }]);
       return { outcome: 'gave-up', jobName, reason: error.message };
     }
-    if (created === 'exists') return { outcome: 'already-launched', jobName };
+    let jobArn = created.status === 'created' ? created.jobArn : '';
+    if (created.status === 'exists') {
+      const earlier = await earlierLaunch(deps, jobName);
+      if (earlier.announced || !earlier.jobArn) return { outcome: 'already-launched', jobName };
+      // An earlier delivery created the job, then failed before it could say so: say it now.
+      jobArn = earlier.jobArn;
+      reason = `${reason} (announced late: the delivery that created the job could not publish this event)`;
+    }
     const started: OrchestratorEvent<StartedDetail> = {
       detailType: DETAIL_TYPES.started,
       detail: { ...runContext(config, run), reason },
     };
     await deps.events.publish([started]);
+    await markAnnounced(deps, jobArn);
     return { outcome: 'launched', jobName, run };
   }
   throw new Error('instance-type switching did not settle; this is a bug');
+}
+
+/** Whether a job that already exists was announced; one that is not, but is young, is treated as announced. */
+async function earlierLaunch(
+  deps: LaunchDependencies,
+  jobName: string,
+): Promise<{ announced: boolean; jobArn: string | undefined }> {
+  const job = await deps.jobs.describe(jobName);
+  const jobArn = job?.TrainingJobArn;
+  if (!jobArn) return { announced: true, jobArn };
+  const tags = await deps.jobs.listTags(jobArn);
+  const ageSeconds = (deps.clock().getTime() - (job.CreationTime?.getTime() ?? 0)) / 1000;
+  return { announced: tags[TAG.announced] === 'true' || ageSeconds < ANNOUNCE_GRACE_SECONDS, jobArn };
+}
+
+/** Remembers on the job that its Started event went out; losing this only risks a repeated event. */
+async function markAnnounced(deps: LaunchDependencies, jobArn: string): Promise<void> {
+  if (!jobArn) return;
+  try {
+    await deps.jobs.addTags(jobArn, { [TAG.announced]: 'true' });
+  } catch (error) {
+    logger.warn('could not tag the job as announced', { jobArn, reason: (error as Error).message });
+  }
 }

@@ -9,7 +9,11 @@ import type { TrainingRun } from '../domain/training-run';
 /** SageMaker training jobs, as the use cases need them. */
 export interface TrainingJobs {
   /** 'exists' when SageMaker already has a job of that name (ResourceInUse); QuotaExceededError on quota. */
-  create(request: CreateTrainingJobRequest): Promise<'created' | 'exists'>;
+  create(
+    request: CreateTrainingJobRequest,
+  ): Promise<{ status: 'created'; jobArn: string } | { status: 'exists' }>;
+  /** Adds or overwrites tags on a job, by its ARN. */
+  addTags(jobArn: string, tags: Record<string, string>): Promise<void>;
   describe(jobName: string): Promise<DescribeTrainingJobResponse>;
   /** Names of InProgress jobs whose name contains the text (first page, newest first). */
   listInProgress(nameContains: string): Promise<string[]>;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
+  AddTagsCommand,
   CreateTrainingJobCommand,
   DescribeTrainingJobCommand,
   ListTagsCommand,
@@ -344,6 +345,17 @@ describe('retry-training handler', () => {
       .resolvesOnce({ TrainingJobArn: jobArn(jobName(2)) })
       .rejects(new ResourceInUse({ $metadata: {}, message: 'Training job names must be unique' }));
     const first = await handler(stateChange({ failureReason: CAPACITY }), context);
+    // The first delivery tagged attempt 2 as announced; the second finds the tag.
+    assert.deepEqual(sagemaker.commandCalls(AddTagsCommand)[0]?.args[0].input, {
+      ResourceArn: jobArn(jobName(2)),
+      Tags: [{ Key: 'orchestrator:announced', Value: 'true' }],
+    });
+    sagemaker
+      .on(DescribeTrainingJobCommand, { TrainingJobName: jobName(2) })
+      .resolves({ TrainingJobArn: jobArn(jobName(2)), CreationTime: new Date('2020-01-01T00:00:00Z') });
+    sagemaker
+      .on(ListTagsCommand, { ResourceArn: jobArn(jobName(2)) })
+      .resolves({ Tags: [...ourTags(2), { Key: 'orchestrator:announced', Value: 'true' }] });
     const second = await handler(stateChange({ failureReason: CAPACITY }), context);
     const names = sagemaker
       .commandCalls(CreateTrainingJobCommand)

@@ -3,7 +3,10 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
+  AddTagsCommand,
   CreateTrainingJobCommand,
+  DescribeTrainingJobCommand,
+  ListTagsCommand,
   ResourceInUse,
   ResourceLimitExceeded,
   SageMakerClient,
@@ -23,6 +26,7 @@ const events = mockClient(EventBridgeClient);
 const s3 = mockClient(S3Client);
 const scheduler = mockClient(SchedulerClient);
 const context = {} as never;
+const JOB_ARN = 'arn:aws:sagemaker:us-east-1:123456789012:training-job/gto-cats-0123456789ab-1';
 
 type EbS3Event = ReturnType<typeof awsFixture> & {
   detail: { bucket: { name: string }; object: { key: string; etag: string; 'version-id'?: string } };
@@ -75,9 +79,10 @@ beforeEach(() => {
   scheduler.reset();
   events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
   s3.on(GetObjectCommand).callsFake(() => body('{"hyperparameters": {"epochs": 5}}'));
-  sagemaker
-    .on(CreateTrainingJobCommand)
-    .resolves({ TrainingJobArn: 'arn:aws:sagemaker:us-east-1:123456789012:training-job/x' });
+  sagemaker.on(CreateTrainingJobCommand).resolves({ TrainingJobArn: JOB_ARN });
+  // A job that exists was, by default, just created by a delivery racing this one.
+  sagemaker.on(DescribeTrainingJobCommand).resolves({ TrainingJobArn: JOB_ARN, CreationTime: new Date() });
+  sagemaker.on(ListTagsCommand).resolves({ Tags: [] });
 });
 
 describe('start-training handler', () => {
@@ -206,6 +211,54 @@ describe('start-training handler', () => {
       putEventDetails().map((e) => e.detailType),
       ['Training Run Started'],
     );
+  });
+
+  it('tags the launched job as announced once Training Run Started is out', async () => {
+    sagemaker.on(CreateTrainingJobCommand).resolves({ TrainingJobArn: JOB_ARN });
+    await handler(eventBridgeUpload('datasets/cats/v1/manifest.json'), context);
+    assert.deepEqual(
+      sagemaker.commandCalls(AddTagsCommand).map((call) => call.args[0].input),
+      [{ ResourceArn: JOB_ARN, Tags: [{ Key: 'orchestrator:announced', Value: 'true' }] }],
+    );
+    assert.equal(events.commandCalls(PutEventsCommand).length, 1);
+  });
+
+  it('a retry after PutEvents failed announces the job late, once; a later duplicate stays quiet', async () => {
+    const event = eventBridgeUpload('datasets/cats/v12/manifest.json');
+    sagemaker
+      .on(CreateTrainingJobCommand)
+      .resolvesOnce({ TrainingJobArn: JOB_ARN })
+      .rejects(new ResourceInUse({ message: 'exists', $metadata: {} }));
+    events
+      .on(PutEventsCommand)
+      .rejectsOnce(new Error('EventBridge unavailable'))
+      .resolves({ FailedEntryCount: 0, Entries: [{}] });
+    await assert.rejects(handler(event, context), /EventBridge unavailable/);
+    assert.equal(sagemaker.commandCalls(AddTagsCommand).length, 0);
+    // The refused PutEvents published nothing; EventBridge is back.
+    events.reset();
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '2' }] });
+
+    // Lambda retries the event a minute or more later: the job exists, untagged.
+    sagemaker
+      .on(DescribeTrainingJobCommand)
+      .resolves({ TrainingJobArn: JOB_ARN, CreationTime: new Date(Date.now() - 120_000) });
+    sagemaker.on(ListTagsCommand).resolves({ Tags: [{ Key: 'orchestrator:run-id', Value: 'x' }] });
+    const retried = await handler(structuredClone(event), context);
+    assert.equal((retried as { outcomes: Array<{ outcome: string }> }).outcomes[0]?.outcome, 'launched');
+    const started = putEventDetails().filter((e) => e.detailType === 'Training Run Started');
+    assert.equal(started.length, 1);
+    assert.match(String(started[0]?.detail.reason), /announced late/);
+    assert.deepEqual(sagemaker.commandCalls(AddTagsCommand)[0]?.args[0].input.ResourceArn, JOB_ARN);
+
+    // Another delivery now finds the tag.
+    sagemaker.on(ListTagsCommand).resolves({ Tags: [{ Key: 'orchestrator:announced', Value: 'true' }] });
+    const again = await handler(structuredClone(event), context);
+    assert.equal(
+      (again as { outcomes: Array<{ outcome: string }> }).outcomes[0]?.outcome,
+      'already-launched',
+    );
+    assert.equal(putEventDetails().filter((e) => e.detailType === 'Training Run Started').length, 1);
   });
 
   it('concurrent duplicate deliveries start one job and announce it once', async () => {

@@ -162,6 +162,11 @@ describe('packaged CloudFormation template', () => {
         'Fn::GetAtt': ['OrchestratorEventBus', 'Arn'],
       });
     }
+    assert.deepEqual(bySid('LauncherRole', 'DescribeOwnTrainingJobs').Action, [
+      'sagemaker:DescribeTrainingJob',
+      'sagemaker:ListTags',
+    ]);
+    assert.deepEqual(bySid('LauncherRole', 'TagOwnTrainingJobs').Action, ['sagemaker:AddTags']);
     assert.equal(
       subOf(bySid('LauncherRole', 'DescribeOwnTrainingJobs').Resource),
       'arn:${AWS::Partition}:sagemaker:${AWS::Region}:${AWS::AccountId}:training-job/gto-*',
