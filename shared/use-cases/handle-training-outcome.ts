@@ -138,11 +138,13 @@ async function newestAttempt(deps: OutcomeDependencies, runId: string): Promise<
   return newest;
 }
 
-const retryReason = (failed: TrainingRun, classification: Classification): string =>
-  `retry of attempt ${failed.attempt} after ${classification.failureClass}: ${classification.reason}`.slice(
-    0,
-    512,
-  );
+/** SageMaker's reasons usually start with their class already ("CapacityError: ..."): say it once. */
+const retryReason = (failed: TrainingRun, classification: Classification): string => {
+  const why = classification.reason.startsWith(classification.failureClass)
+    ? classification.reason
+    : `${classification.failureClass}: ${classification.reason}`;
+  return `retry of attempt ${failed.attempt} after ${why}`.slice(0, 512);
+};
 
 function retrying(
   context: ReturnType<typeof runContext>,

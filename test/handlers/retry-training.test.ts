@@ -143,7 +143,7 @@ describe('retry-training handler', () => {
           detailType: 'Training Run Started',
           detail: {
             ...context1(2, 'ml.g5.4xlarge', true),
-            reason: `retry of attempt 1 after CapacityError: ${CAPACITY}`,
+            reason: `retry of attempt 1 after ${CAPACITY}`,
           },
         },
         {
@@ -174,7 +174,7 @@ describe('retry-training handler', () => {
       assert.equal(sagemaker.commandCalls(CreateTrainingJobCommand).length, 0);
       const schedules = scheduler.commandCalls(CreateScheduleCommand);
       assert.equal(schedules.length, 1);
-      const reason = `retry of attempt 1 after InternalServerError: ${INTERNAL}`;
+      const reason = `retry of attempt 1 after ${INTERNAL}`;
       assert.deepEqual(schedules[0]?.args[0].input, {
         Name: `${jobName(2)}-w0`,
         GroupName: 'gto-relaunch',
