@@ -19,7 +19,7 @@ const { SlackWebhookRejectedError } = await import('../../shared/errors');
 
 const ssm = mockClient(SSMClient);
 const dynamo = mockClient(DynamoDBClient);
-const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX';
+const WEBHOOK = 'https://hooks.slack.com/services/test-workspace/test-channel/not-a-secret';
 const lambdaContext = {
   functionName: 'gto-notifySlack',
   awsRequestId: 'req-1',

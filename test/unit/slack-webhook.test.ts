@@ -4,7 +4,7 @@ import { redactUrl, slackWebhook } from '../../shared/adapters/slack-webhook';
 import { parameterName, webhookUrlSource } from '../../shared/adapters/webhook-url-source';
 import { SlackWebhookRejectedError, TransientDependencyError } from '../../shared/errors';
 
-const URL = 'https://hooks.slack.com/services/T000/B000/SECRETSECRET';
+const URL = 'https://hooks.slack.com/services/test-workspace/test-channel/secretsecret';
 const message = { text: 'hello', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hello' } }] };
 
 /** A fetch that answers from a script and records what it was asked. */
