@@ -49,18 +49,7 @@ export function sagemakerTrainingJobs(client: SageMakerClient): TrainingJobs {
     async describe(jobName: string) {
       return client.send(new DescribeTrainingJobCommand({ TrainingJobName: jobName }));
     },
-    async listInProgress(nameContains: string) {
-      const page = await client.send(
-        new ListTrainingJobsCommand({
-          NameContains: nameContains,
-          StatusEquals: 'InProgress',
-          SortBy: 'CreationTime',
-          SortOrder: 'Descending',
-          MaxResults: 100,
-        }),
-      );
-      return (page.TrainingJobSummaries ?? []).map((job) => job.TrainingJobName ?? '').filter(Boolean);
-    },
+    listInProgress: (nameContains: string) => listNames(client, nameContains, 'InProgress'),
     async listTags(jobArn: string) {
       const tags: Record<string, string> = {};
       let token: string | undefined;
@@ -75,16 +64,24 @@ export function sagemakerTrainingJobs(client: SageMakerClient): TrainingJobs {
       }
       return tags;
     },
-    async listNames(nameContains: string) {
-      const page = await client.send(
-        new ListTrainingJobsCommand({
-          NameContains: nameContains,
-          SortBy: 'CreationTime',
-          SortOrder: 'Descending',
-          MaxResults: 100,
-        }),
-      );
-      return (page.TrainingJobSummaries ?? []).map((job) => job.TrainingJobName ?? '').filter(Boolean);
-    },
+    listNames: (nameContains: string) => listNames(client, nameContains),
   };
+}
+
+/** Names of jobs whose name contains the text, newest first (one page of up to 100). */
+async function listNames(
+  client: SageMakerClient,
+  nameContains: string,
+  status?: 'InProgress',
+): Promise<string[]> {
+  const page = await client.send(
+    new ListTrainingJobsCommand({
+      NameContains: nameContains,
+      ...(status ? { StatusEquals: status } : {}),
+      SortBy: 'CreationTime',
+      SortOrder: 'Descending',
+      MaxResults: 100,
+    }),
+  );
+  return (page.TrainingJobSummaries ?? []).map((job) => job.TrainingJobName ?? '').filter(Boolean);
 }
