@@ -1,22 +1,18 @@
-import { eventBridgePublisher } from '../adapters/eventbridge-publisher';
 import { sagemakerTrainingJobs } from '../adapters/sagemaker-training-jobs';
 import { schedulerRelaunch } from '../adapters/scheduler-relaunch';
-import { eventBridgeClient } from '../aws/eventbridge-client';
 import { sagemakerClient } from '../aws/sagemaker-client';
 import { schedulerClient } from '../aws/scheduler-client';
 import type { OrchestratorConfig } from '../config/load-config';
 import type { LaunchDependencies } from '../use-cases/launch-attempt';
 import type { RelaunchScheduler } from '../use-cases/ports';
+import { orchestratorEventPublisher } from './orchestrator-event-publisher';
 
 /** Wires the launch use case to the process-wide AWS clients. */
 export function launchDependencies(config: OrchestratorConfig): LaunchDependencies {
   return {
     config,
     jobs: sagemakerTrainingJobs(sagemakerClient),
-    events: eventBridgePublisher(eventBridgeClient, {
-      name: config.eventBusName,
-      source: config.eventSource,
-    }),
+    events: orchestratorEventPublisher(config),
     relaunch: relaunchScheduler(config),
     clock: () => new Date(),
   };

@@ -33,6 +33,24 @@ const scheduledEvent = (time = '2026-12-06T03:00:00Z') => {
   return event;
 };
 
+/** DescribeTrainingJob of a job whose train channel reads the given S3 URI. */
+const readingVersion = (trainUri: string) => ({
+  InputDataConfig: [
+    {
+      ChannelName: 'train',
+      DataSource: { S3DataSource: { S3DataType: 'S3Prefix' as const, S3Uri: trainUri } },
+    },
+  ],
+});
+
+/** A ListTrainingJobs summary of a running job. */
+const inProgress = (name: string) => ({
+  TrainingJobName: name,
+  TrainingJobArn: `arn:aws:sagemaker:us-east-1:123456789012:training-job/${name}`,
+  CreationTime: new Date(),
+  TrainingJobStatus: 'InProgress' as const,
+});
+
 const putDetails = () =>
   events.commandCalls(PutEventsCommand).flatMap((call) =>
     (call.args[0].input.Entries ?? []).map((entry) => ({
@@ -152,28 +170,11 @@ describe('scheduled-retraining handler', () => {
       slot: '2026-12-06T03:00:00Z',
     });
     sagemaker.on(ListTrainingJobsCommand).resolves({
-      TrainingJobSummaries: [
-        {
-          TrainingJobName: `gto-cats-${runId}-1`,
-          TrainingJobArn: 'a',
-          CreationTime: new Date(),
-          TrainingJobStatus: 'InProgress',
-        },
-      ],
+      TrainingJobSummaries: [inProgress(`gto-cats-${runId}-1`)],
     });
-    sagemaker.on(DescribeTrainingJobCommand).resolves({
-      InputDataConfig: [
-        {
-          ChannelName: 'train',
-          DataSource: {
-            S3DataSource: {
-              S3DataType: 'S3Prefix',
-              S3Uri: 's3://gto-datasets/datasets/cats/2026-12-01/train/',
-            },
-          },
-        },
-      ],
-    });
+    sagemaker
+      .on(DescribeTrainingJobCommand)
+      .resolves(readingVersion('s3://gto-datasets/datasets/cats/2026-12-01/train/'));
     const result = await handler(scheduledEvent(), context);
     assert.deepEqual((result as { outcome: unknown }).outcome, {
       outcome: 'already-launched',
@@ -184,47 +185,14 @@ describe('scheduled-retraining handler', () => {
 
   it('skips with an event when a job for that dataset version is still running', async () => {
     sagemaker.on(ListTrainingJobsCommand).resolves({
-      TrainingJobSummaries: [
-        {
-          TrainingJobName: 'gto-cats-aaaaaaaaaaaa-1',
-          TrainingJobArn: 'a',
-          CreationTime: new Date(),
-          TrainingJobStatus: 'InProgress',
-        },
-        {
-          TrainingJobName: 'gto-cats-bbbbbbbbbbbb-2',
-          TrainingJobArn: 'b',
-          CreationTime: new Date(),
-          TrainingJobStatus: 'InProgress',
-        },
-      ],
+      TrainingJobSummaries: [inProgress('gto-cats-aaaaaaaaaaaa-1'), inProgress('gto-cats-bbbbbbbbbbbb-2')],
     });
-    sagemaker.on(DescribeTrainingJobCommand, { TrainingJobName: 'gto-cats-aaaaaaaaaaaa-1' }).resolves({
-      InputDataConfig: [
-        {
-          ChannelName: 'train',
-          DataSource: {
-            S3DataSource: {
-              S3DataType: 'S3Prefix',
-              S3Uri: 's3://gto-datasets/datasets/cats/2026-11-01/train/',
-            },
-          },
-        },
-      ],
-    });
-    sagemaker.on(DescribeTrainingJobCommand, { TrainingJobName: 'gto-cats-bbbbbbbbbbbb-2' }).resolves({
-      InputDataConfig: [
-        {
-          ChannelName: 'train',
-          DataSource: {
-            S3DataSource: {
-              S3DataType: 'S3Prefix',
-              S3Uri: 's3://gto-datasets/datasets/cats/2026-12-01/train/',
-            },
-          },
-        },
-      ],
-    });
+    sagemaker
+      .on(DescribeTrainingJobCommand, { TrainingJobName: 'gto-cats-aaaaaaaaaaaa-1' })
+      .resolves(readingVersion('s3://gto-datasets/datasets/cats/2026-11-01/train/'));
+    sagemaker
+      .on(DescribeTrainingJobCommand, { TrainingJobName: 'gto-cats-bbbbbbbbbbbb-2' })
+      .resolves(readingVersion('s3://gto-datasets/datasets/cats/2026-12-01/train/'));
     const result = await handler(scheduledEvent(), context);
     assert.equal(sagemaker.commandCalls(CreateTrainingJobCommand).length, 0);
     assert.equal((result as { outcome: { outcome: string } }).outcome.outcome, 'skipped');
